@@ -48,7 +48,7 @@ by_name (const struct dirent **a, const struct dirent **b)
 }
 
 static int
-regular_only (const struct dirent *d)
+not_hidden (const struct dirent *d)
 {
   return d->d_name[0] != '.';
 }
@@ -57,7 +57,7 @@ static void
 replay_dir (const char *dir)
 {
   struct dirent **ents;
-  int n = scandir (dir, &ents, regular_only, by_name);
+  int n = scandir (dir, &ents, not_hidden, by_name);
   if (n < 0)
     {
       fprintf (stderr, "replay: scandir `%s`: %m\n", dir);
